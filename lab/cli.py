@@ -1,11 +1,11 @@
 """`lab`: build lab images, run the lab registry, bring lab fleets up and down.
 
-    lab up lab-tenant --vms 3      # VMs lab-tenant-1..3, inventories/lab/lab-tenant.yml
-    lab down lab-tenant
-    lab ls
-    lab build                      # every image (skips those whose recipe is unchanged)
-    lab image postgres             # ensure one image, print its tag
-    lab env                        # shell exports for Molecule scenarios
+lab up lab-tenant --vms 3      # VMs lab-tenant-1..3, inventories/lab/lab-tenant.yml
+lab down lab-tenant
+lab ls
+lab build                      # every image (skips those whose recipe is unchanged)
+lab image postgres             # ensure one image, print its tag
+lab env                        # shell exports for Molecule scenarios
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from lab import fleet, images, registry
 from lab.engine import LabError, ensure_engine
 
 
-def _env() -> dict[str, str]:
+def lab_environment() -> dict[str, str]:
     """What Molecule scenarios need to find the lab (see .config/molecule/config.yml)."""
     registry.publish_all()
     fleet.ensure_network("lab-molecule")
@@ -32,8 +32,9 @@ def _env() -> dict[str, str]:
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line; each subcommand is one function below."""
-    p = argparse.ArgumentParser(prog="lab", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="lab", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     sub = p.add_subparsers(dest="cmd", required=True)
     sub.add_parser("engine", help="start the host Docker engine if it is not running")
     b = sub.add_parser("build", help="build lab images whose recipe changed")
@@ -47,8 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
     u.add_argument("--vms", type=int, default=1)
     u.add_argument("--memory", default="4g")
     u.add_argument("--cpus", type=float, default=2.0)
-    u.add_argument("--image", choices=["systemd", "vm"], default="systemd",
-                   help="systemd: bare VM (default); vm: Docker preinstalled")
+    u.add_argument(
+        "--image",
+        choices=["systemd", "vm"],
+        default="systemd",
+        help="systemd: bare VM (default); vm: Docker preinstalled",
+    )
     d = sub.add_parser("down", help="remove a fleet")
     d.add_argument("fleet")
     sub.add_parser("ls", help="list fleets")
@@ -67,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         elif args.cmd == "image":
             print(images.ensure(args.name))
         elif args.cmd == "env":
-            for key, value in _env().items():
+            for key, value in lab_environment().items():
                 print(f"export {key}={shlex.quote(value)}")
         elif args.cmd == "prune":
             for image in images.prune():

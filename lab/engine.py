@@ -56,8 +56,11 @@ def apt_install(*packages: str) -> None:
 
 def ensure_tools() -> None:
     """The host tools the lab needs: Docker engine and debootstrap."""
-    missing = [p for p, exe in (("docker.io", "dockerd"), ("debootstrap", "debootstrap"))
-               if not shutil.which(exe) and not Path(f"/usr/sbin/{exe}").exists()]
+    missing = [
+        p
+        for p, exe in (("docker.io", "dockerd"), ("debootstrap", "debootstrap"))
+        if not shutil.which(exe) and not Path(f"/usr/sbin/{exe}").exists()
+    ]
     if missing:
         apt_install(*missing)
 
@@ -71,8 +74,9 @@ def ensure_engine(timeout: float = 60.0) -> None:
     log(f"starting {dockerd} (log: {DOCKERD_LOG})")
     with DOCKERD_LOG.open("ab") as out:
         # New session: dockerd must outlive this command and the shell that ran it.
-        subprocess.Popen([dockerd], stdout=out, stderr=out, stdin=subprocess.DEVNULL,
-                         start_new_session=True)
+        subprocess.Popen(
+            [dockerd], stdout=out, stderr=out, stdin=subprocess.DEVNULL, start_new_session=True
+        )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if docker_ok():

@@ -29,10 +29,26 @@ LAB_VARS = {
     "tenant_image_registry": registry.LAB_ADDR,
 }
 VM_RUN_FLAGS = [
-    "--cap-add", "ALL", "--cap-drop", "SYS_RESOURCE",
-    "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
-    "--cgroupns", "host", "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw", "-v", "/var/lib/docker",
-    "--tmpfs", "/run", "--tmpfs", "/run/lock", "--tmpfs", "/tmp",
+    "--cap-add",
+    "ALL",
+    "--cap-drop",
+    "SYS_RESOURCE",
+    "--security-opt",
+    "seccomp=unconfined",
+    "--security-opt",
+    "apparmor=unconfined",
+    "--cgroupns",
+    "host",
+    "-v",
+    "/sys/fs/cgroup:/sys/fs/cgroup:rw",
+    "-v",
+    "/var/lib/docker",
+    "--tmpfs",
+    "/run",
+    "--tmpfs",
+    "/run/lock",
+    "--tmpfs",
+    "/tmp",
 ]
 
 
@@ -68,8 +84,9 @@ def wait_booted(vm: str, timeout: float = 90.0) -> None:
     deadline = time.monotonic() + timeout
     state = ""
     while time.monotonic() < deadline:
-        state = run(["docker", "exec", vm, "systemctl", "is-system-running"], check=False)\
-            .stdout.strip()
+        state = run(
+            ["docker", "exec", vm, "systemctl", "is-system-running"], check=False
+        ).stdout.strip()
         if state in ("running", "degraded"):
             return
         time.sleep(1)
@@ -101,9 +118,27 @@ def up(fleet: str, spec: VmSpec) -> Path:
             run(["docker", "start", vm])
         else:
             log(f"starting VM {vm} ({spec.cpus} CPUs, {spec.memory})")
-            run(["docker", "run", "-d", "--name", vm, "--hostname", vm, "--network", fleet,
-                 "--label", f"{FLEET_LABEL}={fleet}", "--memory", spec.memory,
-                 "--cpus", str(spec.cpus), *VM_RUN_FLAGS, image])
+            run(
+                [
+                    "docker",
+                    "run",
+                    "-d",
+                    "--name",
+                    vm,
+                    "--hostname",
+                    vm,
+                    "--network",
+                    fleet,
+                    "--label",
+                    f"{FLEET_LABEL}={fleet}",
+                    "--memory",
+                    spec.memory,
+                    "--cpus",
+                    str(spec.cpus),
+                    *VM_RUN_FLAGS,
+                    image,
+                ]
+            )
     for vm in vms:
         wait_booted(vm)
     return write_inventory(fleet, vms)
@@ -124,12 +159,14 @@ def down(fleet: str) -> None:
 
 def ls() -> dict[str, list[dict[str, str]]]:
     """Fleets and their VMs with state, from container labels."""
-    out = run(["docker", "ps", "-a", "--filter", f"label={FLEET_LABEL}",
-               "--format", "{{json .}}"]).stdout.splitlines()
+    out = run(
+        ["docker", "ps", "-a", "--filter", f"label={FLEET_LABEL}", "--format", "{{json .}}"]
+    ).stdout.splitlines()
     fleets: dict[str, list[dict[str, str]]] = {}
     for line in out:
         c = json.loads(line)
         labels = dict(kv.split("=", 1) for kv in c.get("Labels", "").split(",") if "=" in kv)
         fleets.setdefault(labels.get(FLEET_LABEL, "?"), []).append(
-            {"name": c["Names"], "state": c["State"], "status": c["Status"]})
+            {"name": c["Names"], "state": c["State"], "status": c["Status"]}
+        )
     return fleets

@@ -96,9 +96,20 @@ def _build_debian(image: str) -> None:
         log(f"debootstrap Debian 13 into {root} (about 30-60 s)")
         run(["bash", str(_recipe_dir("debian") / "build.sh"), str(root), debian_mirror()])
         # Streamed, never held in memory: the root file system is ~150 MB.
-        run(["bash", "-o", "pipefail", "-c",
-             'tar -C "$1" -c . | docker import --change "CMD [\\"/bin/bash\\"]" '
-             '--change "LABEL $2=1" - "$3"', "import", str(root), LABEL, image])
+        run(
+            [
+                "bash",
+                "-o",
+                "pipefail",
+                "-c",
+                'tar -C "$1" -c . | docker import --change "CMD [\\"/bin/bash\\"]" '
+                '--change "LABEL $2=1" - "$3"',
+                "import",
+                str(root),
+                LABEL,
+                image,
+            ]
+        )
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
@@ -116,8 +127,21 @@ def ensure(name: str) -> str:
     else:
         log(f"building {image}")
         env = {**os.environ, "DOCKER_BUILDKIT": "0"}  # the legacy builder ships with docker.io
-        run(["docker", "build", "-q", "--label", f"{LABEL}=1", "--build-arg", f"BASE={parent}",
-             "-t", image, str(_recipe_dir(name))], env=env)
+        run(
+            [
+                "docker",
+                "build",
+                "-q",
+                "--label",
+                f"{LABEL}=1",
+                "--build-arg",
+                f"BASE={parent}",
+                "-t",
+                image,
+                str(_recipe_dir(name)),
+            ],
+            env=env,
+        )
     log(f"built {image}")
     return image
 
@@ -125,8 +149,17 @@ def ensure(name: str) -> str:
 def prune() -> list[str]:
     """Remove lab images whose recipe changed since they were built."""
     current = {tag(r.name) for r in RECIPE_LIST}
-    listed = run(["docker", "image", "ls", "--filter", f"label={LABEL}",
-                  "--format", "{{.Repository}}:{{.Tag}}"]).stdout.split()
+    listed = run(
+        [
+            "docker",
+            "image",
+            "ls",
+            "--filter",
+            f"label={LABEL}",
+            "--format",
+            "{{.Repository}}:{{.Tag}}",
+        ]
+    ).stdout.split()
     stale = [i for i in listed if i.startswith("lab/") and i not in current]
     for image in stale:
         run(["docker", "image", "rm", image], check=False)

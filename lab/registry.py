@@ -30,9 +30,24 @@ def ensure_running() -> None:
     if current is not None:
         run(["docker", "rm", "-f", NAME])
     log(f"starting the lab registry {NAME} on {HOST_ADDR}")
-    run(["docker", "run", "-d", "--name", NAME, "--restart", "unless-stopped",
-         "--label", f"{images.LABEL}=1", "-p", f"{HOST_ADDR}:5000",
-         "-v", "labreg-data:/var/lib/docker-registry", image])
+    run(
+        [
+            "docker",
+            "run",
+            "-d",
+            "--name",
+            NAME,
+            "--restart",
+            "unless-stopped",
+            "--label",
+            f"{images.LABEL}=1",
+            "-p",
+            f"{HOST_ADDR}:5000",
+            "-v",
+            "labreg-data:/var/lib/docker-registry",
+            image,
+        ]
+    )
 
 
 def publish(name: str) -> str:
