@@ -1,0 +1,3 @@
+"""tenantctl: thin commands over ansible-runner and the sizing core."""
+
+__version__ = "0.1.0"
