@@ -310,11 +310,5 @@ LIST_KEYS: frozenset[str] = frozenset(
 )
 # Keys whose children are user-chosen names (header names), kept as written.
 MAP_KEYS: frozenset[str] = frozenset(
-    (
-        "customRequestHeaders",
-        "customResponseHeaders",
-        "sslProxyHeaders",
-        "statusRewrites",
-        "headers",
-    )
+    ("customRequestHeaders", "customResponseHeaders", "sslProxyHeaders", "statusRewrites")
 )
