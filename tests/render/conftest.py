@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 import os
 import subprocess
@@ -10,12 +11,46 @@ from pathlib import Path
 
 import pytest
 import yaml
+from jsonschema import Draft7Validator, Draft202012Validator
+from jsonschema.protocols import Validator
 
 from tests.conftest import ROOT
 
 VERSIONS = (15, 16, 17, 18)
 PLAYBOOK = str(ROOT / "tests" / "render" / "playbook.yml")
 SCHEMAS = Path(__file__).resolve().parent / "schemas"
+
+
+def _validator(path: Path, cls: type[Validator], draft: str) -> Validator:
+    """A validator of the draft the schema declares, pinned: if a schema update
+    changes its draft, this fails instead of silently validating with other rules."""
+    schema = json.loads(path.read_text())
+    assert draft in schema["$schema"], f"{path.name} now declares {schema['$schema']}"
+    cls.check_schema(schema)
+    return cls(schema)
+
+
+STATIC = _validator(SCHEMAS / "traefik-v3.json", Draft7Validator, "draft-07")
+DYNAMIC = _validator(SCHEMAS / "traefik-v3-file-provider.json", Draft7Validator, "draft-07")
+# check-jsonschema 0.39.0 vendors a compose-spec.json declaring draft 2020-12 and using
+# unevaluatedProperties, which a draft-07 validator would silently ignore.
+COMPOSE = _validator(
+    Path(
+        str(
+            importlib.resources.files("check_jsonschema.builtin_schemas.vendor")
+            / "compose-spec.json"
+        )
+    ),
+    Draft202012Validator,
+    "draft/2020-12",
+)
+
+
+def schema_errors(validator: Validator, doc: object) -> list[str]:
+    return [
+        f"{'/'.join(str(p) for p in e.absolute_path)}: {e.message}"
+        for e in validator.iter_errors(doc)
+    ]
 
 
 def ansible_playbook_cmd(*args: str) -> list[str]:

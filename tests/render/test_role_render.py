@@ -4,7 +4,6 @@ Compose Specification schema and our own checks."""
 from __future__ import annotations
 
 import copy
-import importlib.resources
 import json
 import re
 import stat
@@ -12,8 +11,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from jsonschema import Draft7Validator, Draft202012Validator
-from jsonschema.protocols import Validator
 from tenant_traefik import (
     check_dynamic,
     check_odoo_routing,
@@ -24,46 +21,18 @@ from tenant_traefik import (
 
 from tests.conftest import ROOT
 from tests.render.conftest import (
+    COMPOSE,
+    DYNAMIC,
     SCHEMAS,
+    STATIC,
     VERSIONS,
     ansible_env,
     ansible_playbook_cmd,
     load_yaml,
+    schema_errors,
 )
 
 SHARED = ROOT.parent / "shared" / "schemas"
-
-
-def _validator(path: Path, cls: type[Validator], draft: str) -> Validator:
-    """A validator of the draft the schema declares, pinned: if a schema update
-    changes its draft, this fails instead of silently validating with other rules."""
-    schema = json.loads(path.read_text())
-    assert draft in schema["$schema"], f"{path.name} now declares {schema['$schema']}"
-    cls.check_schema(schema)
-    return cls(schema)
-
-
-STATIC = _validator(SCHEMAS / "traefik-v3.json", Draft7Validator, "draft-07")
-DYNAMIC = _validator(SCHEMAS / "traefik-v3-file-provider.json", Draft7Validator, "draft-07")
-# check-jsonschema 0.39.0 vendors a compose-spec.json declaring draft 2020-12 and using
-# unevaluatedProperties, which a draft-07 validator would silently ignore.
-COMPOSE = _validator(
-    Path(
-        str(
-            importlib.resources.files("check_jsonschema.builtin_schemas.vendor")
-            / "compose-spec.json"
-        )
-    ),
-    Draft202012Validator,
-    "draft/2020-12",
-)
-
-
-def _errors(validator: Validator, doc: object) -> list[str]:
-    return [
-        f"{'/'.join(str(p) for p in e.absolute_path)}: {e.message}"
-        for e in validator.iter_errors(doc)
-    ]
 
 
 def _dynamic_file(project: Path, version: int) -> Path:
@@ -77,7 +46,7 @@ def _labels(project: Path) -> dict[str, str]:
 @pytest.mark.parametrize("version", VERSIONS)
 def test_static_config_matches_traefik_v3_schema(rendered: dict[int, Path], version: int) -> None:
     static = load_yaml(rendered[version] / "traefik.yml")
-    assert _errors(STATIC, static) == []
+    assert schema_errors(STATIC, static) == []
     assert check_static(static, published_ports=(80, 443)) == []
 
 
@@ -88,7 +57,7 @@ def test_dynamic_config_matches_file_provider_schema(
     project = rendered[version]
     dynamic = load_yaml(_dynamic_file(project, version))
     static = load_yaml(project / "traefik.yml")
-    assert _errors(DYNAMIC, dynamic) == []
+    assert schema_errors(DYNAMIC, dynamic) == []
     resolvers = list(static["certificatesResolvers"])
     assert (
         check_dynamic(dynamic, entrypoints=static_entrypoints(static), cert_resolvers=resolvers)
@@ -116,7 +85,7 @@ def test_labels_map_to_schema_valid_config(
         labels = {_lower_key(k): v for k, v in labels.items()}
     config, problems = labels_to_dynamic(labels, server_host="odoo-web")
     assert problems == []
-    assert _errors(DYNAMIC, config) == []
+    assert schema_errors(DYNAMIC, config) == []
     static = load_yaml(rendered[version] / "traefik.yml")
     assert check_dynamic(config, entrypoints=static_entrypoints(static)) == []
     assert check_odoo_routing(config, odoo_version=version) == []
@@ -145,7 +114,7 @@ def test_labels_route_exactly_like_the_file_provider(
 def test_compose_file_matches_compose_spec(rendered: dict[int, Path], version: int) -> None:
     project = rendered[version]
     compose = load_yaml(project / "compose.yml")
-    assert _errors(COMPOSE, compose) == []
+    assert schema_errors(COMPOSE, compose) == []
     assert compose["name"] == "acme-traefik"
     service = compose["services"]["traefik"]
     assert re.fullmatch(r"docker\.io/library/traefik:v3\.\d+", service["image"])
