@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "plugins" / "module_utils"))
 
 import tenant_sizing  # noqa: E402
-from tenant_sizing.units import pg_size_to_kb  # noqa: E402
+
+from tests.pgsettings import mismatch  # noqa: E402
 
 pytestmark = pytest.mark.lab
 
@@ -108,25 +109,6 @@ def _psql(container: str, sql: str) -> list[list[str]]:
     return [line.split("\t") for line in proc.stdout.splitlines() if line]
 
 
-TIME_MS = {"us": 0.001, "ms": 1, "s": 1000, "min": 60000, "h": 3600000, "d": 86400000}
-
-
-def _expected(value: str, unit: str | None, vartype: str) -> object:
-    """The plan's conf text converted to pg_settings.setting units."""
-    if vartype == "bool":
-        return {"on": "on", "off": "off", "true": "on", "false": "off"}[value.lower()]
-    if unit in TIME_MS:
-        number = float(value.rstrip("abcdefghijklmnopqrstuvwxyz"))
-        suffix = value.lstrip("0123456789.") or unit
-        return number * TIME_MS[suffix] / TIME_MS[unit]
-    if unit in ("8kB", "kB", "MB", "16MB"):
-        factor = {"8kB": 8, "kB": 1, "MB": 1024, "16MB": 16384}[unit]
-        return pg_size_to_kb(value) / factor
-    if vartype in ("integer", "real"):
-        return float(value)
-    return value
-
-
 @pytest.mark.parametrize("inputs", GRID, ids=[_grid_id(g) for g in GRID])
 def test_postgresql_17_accepts_the_rendered_conf(pg_container: str, inputs: dict[str, object]):
     plan = tenant_sizing.plan_host({**inputs, "pg_version": 17})
@@ -167,18 +149,10 @@ def test_postgresql_17_accepts_the_rendered_conf(pg_container: str, inputs: dict
         )
         actual = {name: (setting, unit or None, vartype) for name, setting, unit, vartype in rows}
         assert set(actual) == set(settings), set(settings) - set(actual)
-        for name, entry in settings.items():
-            setting, unit, vartype = actual[name]
-            expected = _expected(str(entry["value"]), unit, vartype)
-            got: object = float(setting) if vartype in ("integer", "real") else setting
-            if isinstance(expected, float) and unit in ("8kB", "kB", "MB", "16MB"):
-                # PGTune prints kB amounts that are not whole 8kB pages (wal_buffers);
-                # PostgreSQL rounds those to its unit, so allow less than one unit.
-                assert abs(float(setting) - expected) < 1, f"{name}: {entry['value']} -> {setting}"
-                continue
-            assert got == expected, (
-                f"{name}: plan {entry['value']!r} -> pg_settings {setting} {unit}"
-            )
+        problems = [
+            mismatch(name, str(entry["value"]), *actual[name]) for name, entry in settings.items()
+        ]
+        assert [p for p in problems if p] == []
         if plan["postgresql"]["huge_pages_reserved"]:
             # Our vm.nr_hugepages estimate must cover what PostgreSQL 17 says it needs.
             (need,) = _psql(pg_container, "SHOW shared_memory_size_in_huge_pages")[0]

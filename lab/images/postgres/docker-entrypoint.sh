@@ -53,9 +53,11 @@ docker_init_database_dir() {
 }
 
 docker_temp_server_start() {
-  # Local socket only, so nothing can connect before initialisation is complete.
-  PGUSER="$POSTGRES_USER" pg_ctl -D "$PGDATA" -w \
-    -o "-c listen_addresses='' -p ${PGPORT:-5432}" start
+  # As upstream: the same arguments as the real server (config_file, ssl, ...), but
+  # on the local socket only, so nothing can connect before initialisation is done.
+  if [ "$1" = postgres ]; then shift; fi
+  set -- "$@" -c listen_addresses='' -p "${PGPORT:-5432}"
+  PGUSER="$POSTGRES_USER" pg_ctl -D "$PGDATA" -o "$(printf '%q ' "$@")" -w start
 }
 
 docker_temp_server_stop() { PGUSER="$POSTGRES_USER" pg_ctl -D "$PGDATA" -m fast -w stop; }
@@ -90,13 +92,14 @@ _main() {
     docker_setup_env
     docker_create_db_directories
     if [ "$(id -u)" = 0 ]; then
-      exec setpriv --reuid=postgres --regid=postgres --init-groups "$BASH_SOURCE" "$@"
+      # As gosu does upstream: HOME follows the user (libpq looks for ~/.postgresql).
+      HOME=/var/lib/postgresql exec setpriv --reuid=postgres --regid=postgres --init-groups "$BASH_SOURCE" "$@"
     fi
     if [ -z "$DATABASE_ALREADY_EXISTS" ]; then
       docker_verify_minimum_env
       docker_init_database_dir
       export PGPASSWORD="$POSTGRES_PASSWORD"
-      docker_temp_server_start
+      docker_temp_server_start "$@"
       docker_setup_db
       docker_process_init_files /docker-entrypoint-initdb.d/*
       docker_temp_server_stop
