@@ -27,6 +27,8 @@ LAB_VARS = {
     # Inner engines get their own pools so nested networks never overlap the lab's.
     "docker_default_address_pools": [{"base": "10.213.0.0/16", "size": 24}],
     "tenant_image_registry": registry.LAB_ADDR,
+    # Traefik cannot be obtained here: the lab renders and validates it, never starts it.
+    "traefik_start": False,
 }
 VM_RUN_FLAGS = [
     "--cap-add",
