@@ -3,10 +3,11 @@
 # every Molecule scenario on lab VMs). Installs what it needs first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh
+# Wall time per step, so a cold run (images built) and a warm one can be compared.
+step() { printf '\n=== %s (at %ss)\n' "$*" "$SECONDS"; }
+step "setup"; scripts/setup.sh
 export PATH="$PWD/.venv/bin:$PATH"
 
-step() { printf '\n=== %s\n' "$*"; }
 step "ruff";         ruff check . && ruff format --check .
 step "yamllint";     yamllint --strict .
 step "ansible-lint"; ansible-lint --offline -q
@@ -17,6 +18,7 @@ set +e
 pytest "$@"
 rc=$?
 set -e
+step "done, pytest exit $rc"
 if [ "$rc" -eq 5 ]; then
   echo "test: pytest collected no tests; that is a failure" >&2
   exit 1
