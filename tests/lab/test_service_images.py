@@ -42,6 +42,23 @@ def container(lab_env: dict[str, str]) -> Iterator[str]:
     sh("docker", "rm", "-f", "-v", name, check=False)
 
 
+def start_postgres(name: str, *docker_args: str, command: tuple[str, ...] = ()) -> None:
+    """Run the stand-in as tenant/tenantdb (plus docker_args) and wait until it serves."""
+    env = ["-e", "POSTGRES_USER=tenant", "-e", "POSTGRES_DB=tenantdb"]
+    sh(
+        "docker",
+        "run",
+        "-d",
+        "--name",
+        name,
+        *env,
+        *docker_args,
+        images.ensure("postgres"),
+        *command,
+    )
+    wait_ready(name)
+
+
 def psql(name: str, sql: str, user: str = "tenant", db: str = "tenantdb") -> str:
     return sh("docker", "exec", name, "psql", "-U", user, "-d", db, "-Atc", sql).stdout.strip()
 
@@ -54,30 +71,12 @@ def test_postgres_contract(container: str, tmp_path) -> None:
         'psql -v ON_ERROR_STOP=1 -U "$POSTGRES_USER" -d "$POSTGRES_DB" '
         "-c 'CREATE ROLE from_shell'\n"
     )
-    sh(
-        "docker",
-        "run",
-        "-d",
-        "--name",
+    start_postgres(
         container,
-        "-e",
-        "POSTGRES_PASSWORD=s3cret",
-        "-e",
-        "POSTGRES_USER=tenant",
-        "-e",
-        "POSTGRES_DB=tenantdb",
-        "-e",
-        "PGDATA=/var/lib/postgresql/data/pgdata",
-        "-v",
-        f"{init}:/docker-entrypoint-initdb.d:ro",
-        images.ensure("postgres"),
-        "postgres",
-        "-c",
-        "shared_buffers=48MB",
-        "-c",
-        "max_connections=37",
+        *("-e", "POSTGRES_PASSWORD=s3cret", "-e", "PGDATA=/var/lib/postgresql/data/pgdata"),
+        *("-v", f"{init}:/docker-entrypoint-initdb.d:ro"),
+        command=("postgres", "-c", "shared_buffers=48MB", "-c", "max_connections=37"),
     )
-    wait_ready(container)
     assert psql(container, "SHOW shared_buffers") == "48MB"
     assert psql(container, "SHOW max_connections") == "37"
     assert psql(container, "SHOW data_directory") == "/var/lib/postgresql/data/pgdata"
@@ -101,21 +100,7 @@ def test_postgres_contract(container: str, tmp_path) -> None:
 
 
 def test_postgres_restart_keeps_data_and_skips_init(container: str) -> None:
-    sh(
-        "docker",
-        "run",
-        "-d",
-        "--name",
-        container,
-        "-e",
-        "POSTGRES_PASSWORD=x",
-        "-e",
-        "POSTGRES_USER=tenant",
-        "-e",
-        "POSTGRES_DB=tenantdb",
-        images.ensure("postgres"),
-    )
-    wait_ready(container)
+    start_postgres(container, "-e", "POSTGRES_PASSWORD=x")
     psql(container, "CREATE TABLE kept (v text); INSERT INTO kept VALUES ('yes')")
     sh("docker", "restart", container)
     wait_ready(container)
