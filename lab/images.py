@@ -26,12 +26,16 @@ class Recipe:
     """How to build one lab image.
 
     `published` is the repository path the image gets in the lab registry: the same
-    path as on Docker Hub, so roles only swap the registry host.
+    path as on Docker Hub, so roles only swap the registry host. Several recipes may
+    share one directory (`directory`) and differ by their build arguments (`args`),
+    e.g. one Odoo stand-in per major version.
     """
 
     name: str
     parent: str | None
     published: str | None = None
+    directory: str | None = None
+    args: tuple[tuple[str, str], ...] = ()
 
 
 RECIPE_LIST = (
@@ -41,6 +45,11 @@ RECIPE_LIST = (
     Recipe("registry", "debian"),  # the lab registry
     Recipe("postgres", "debian", "library/postgres:17"),
     Recipe("redis", "debian", "library/redis:8"),
+    # The lab-only Odoo contract image, one per major (`odoo` is the newest).
+    Recipe("odoo", "debian", "library/odoo:18", "odoo", (("ODOO_VERSION", "18.0"),)),
+    Recipe("odoo-17", "debian", "library/odoo:17", "odoo", (("ODOO_VERSION", "17.0"),)),
+    Recipe("odoo-16", "debian", "library/odoo:16", "odoo", (("ODOO_VERSION", "16.0"),)),
+    Recipe("odoo-15", "debian", "library/odoo:15", "odoo", (("ODOO_VERSION", "15.0"),)),
 )
 RECIPES_BY_NAME = {r.name: r for r in RECIPE_LIST}
 
@@ -54,7 +63,7 @@ def recipe(name: str) -> Recipe:
 
 
 def _recipe_dir(name: str) -> Path:
-    return RECIPES / ("base" if name == "debian" else name)
+    return RECIPES / ("base" if name == "debian" else recipe(name).directory or name)
 
 
 def content_hash(name: str) -> str:
@@ -62,6 +71,8 @@ def content_hash(name: str) -> str:
     r = recipe(name)
     h = hashlib.sha256()
     h.update(f"{name}\0{content_hash(r.parent) if r.parent else ''}\0".encode())
+    if r.args:  # only when set, so the other images keep their tags
+        h.update(repr(r.args).encode() + b"\0")
     for path in sorted(p for p in _recipe_dir(name).rglob("*") if p.is_file()):
         h.update(str(path.relative_to(_recipe_dir(name))).encode() + b"\0")
         h.update(path.read_bytes() + b"\0")
@@ -136,6 +147,7 @@ def ensure(name: str) -> str:
                 f"{LABEL}=1",
                 "--build-arg",
                 f"BASE={parent}",
+                *(a for k, v in r.args for a in ("--build-arg", f"{k}={v}")),
                 "-t",
                 image,
                 str(_recipe_dir(name)),
