@@ -388,49 +388,64 @@ def test_login_session_in_data_dir(threaded: str) -> None:
     assert sh("docker", "exec", threaded, "test", "-f", path, check=False).returncode == 0
 
 
-def test_cron_heartbeats_without_http(lab: Lab, initialized) -> None:
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_cron_heartbeats_without_http(lab: Lab, initialized, workers: str) -> None:
+    """The cron service: same odoo.conf as web, HTTP off. workers = 0 gives cron
+    threads in one process; workers > 0 gives one WorkerCron process per cron thread
+    and neither HTTP workers nor the gevent process."""
+    since = lab.psql("SELECT now() at time zone 'UTC'")
     name, proc = lab.odoo(
         "odoo-17",
-        *("-d", DB, "--no-http", "--max-cron-threads", "2"),
+        *("-c", "/etc/odoo/odoo.conf", "-d", DB, "--no-http", "--max-cron-threads", "2"),
+        conf={"workers": workers},
         env={"ODOO_LAB_CRON_INTERVAL": "0.5"},
         detach=True,
     )
-    lab.started.append(name)
-    assert proc.returncode == 0, proc.stderr
-    sql = (
-        "SELECT count(DISTINCT thread) FROM lab_cron_heartbeat "
-        "WHERE create_date > now() at time zone 'UTC' - interval '3 s'"
-    )
-    deadline = time.monotonic() + 15
-    while lab.psql(sql) != "2":
-        assert time.monotonic() < deadline, sh("docker", "logs", name).stderr
-        time.sleep(0.3)
-    with pytest.raises(OSError):
-        request(ip_of(name), "/web/health")
+    try:
+        assert proc.returncode == 0, proc.stderr
+        sql = (
+            "SELECT count(DISTINCT (pid, thread)) FROM lab_cron_heartbeat "
+            f"WHERE create_date > '{since}'"
+        )
+        deadline = time.monotonic() + 15
+        while lab.psql(sql) != "2":
+            assert time.monotonic() < deadline, sh("docker", "logs", name).stderr
+            time.sleep(0.3)
+        with pytest.raises(OSError):
+            request(ip_of(name), "/web/health")
+        top = sh("docker", "top", name, "-eo", "pid,args").stdout.splitlines()[1:]
+        titles = [line.split(None, 1)[1] for line in top]
+        crons = sum(t.startswith("odoo: WorkerCron") for t in titles)
+        assert crons == (2 if workers != "0" else 0), titles
+        assert not any("WorkerHTTP" in t or " gevent " in t for t in titles), titles
+    finally:
+        # Its heartbeats must not count for the next case.
+        sh("docker", "rm", "-f", name, check=False)
 
 
 @pytest.mark.parametrize(
-    ("image", "path", "other"),
+    ("image", "conf", "port", "path", "other"),
     [
-        ("odoo-15", "/longpolling/poll", "/websocket"),
-        ("odoo-16", "/websocket", "/longpolling/poll"),
-        ("odoo", "/websocket", "/longpolling/poll"),
+        ("odoo-15", {"longpolling_port": "8072"}, 8072, "/longpolling/poll", "/websocket"),
+        ("odoo-16", {}, 8072, "/websocket", "/longpolling/poll"),
+        # 16/17: a non-zero longpolling_port is still honoured as gevent_port's alias.
+        ("odoo-17", {"longpolling_port": "8073"}, 8073, "/websocket", "/longpolling/poll"),
+        ("odoo", {"gevent_port": "8074"}, 8074, "/websocket", "/longpolling/poll"),
     ],
 )
-def test_websocket_route_per_version(lab: Lab, image: str, path: str, other: str) -> None:
-    port_key = "longpolling_port" if image == "odoo-15" else "gevent_port"
-    name = lab.serve(image, conf={"workers": "1", "max_cron_threads": "0", port_key: "8072"})
-    wait_health(name, 8072)
+def test_websocket_route_per_version(lab: Lab, image, conf, port, path, other) -> None:
+    name = lab.serve(image, conf={"workers": "1", "max_cron_threads": "0", **conf})
+    wait_health(name, port)
     ip = ip_of(name)
     if path == "/websocket":
-        assert websocket_upgrade(ip, 8072, path) == (101, "ok")
+        assert websocket_upgrade(ip, port, path) == (101, "ok")
     else:
         # Odoo 15's bus is long-polled over HTTP: no upgrade.
         status, _, body = request(
-            ip, path, 8072, "POST", b"{}", {"Content-Type": "application/json"}
+            ip, path, port, "POST", b"{}", {"Content-Type": "application/json"}
         )
         assert status == 200 and b'"result": []' in body
-    assert request(ip, other, 8072)[0] == 404
+    assert request(ip, other, port)[0] == 404
     # PID 1 handles SIGTERM: `docker stop` ends master, workers and gevent at once.
     started = time.monotonic()
     sh("docker", "stop", "-t", "8", name)

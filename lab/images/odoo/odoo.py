@@ -269,7 +269,7 @@ def load_modules(opts: dict[str, Any], pool: Pool, db: str) -> None:
             log(f"Could not determine if database {db} exists, skipping auto-creation: {err}")
         else:
             log(f"created database {db}; installing base")
-            init = ["base", *init]
+            init = ["base", *(m for m in init if m != "base")]
     update = [m for m in (opts.get("update") or "").split(",") if m]
     if not initialized(pool, db) and "base" not in init:
         if init or update:
