@@ -68,7 +68,8 @@ def load_spec() -> tuple[dict[str, list[Any]], dict[str, str]]:
     """The keys, flags, types and defaults of this major (from ../shared/odoo-options)."""
     data = json.loads(OPTIONS_FILE.read_text())
     if VERSION not in data:
-        die(f"ODOO_VERSION {VERSION} is not one the stand-in knows ({', '.join(data)[2:]})")
+        known = ", ".join(k for k in data if not k.startswith("_"))
+        die(f"ODOO_VERSION {VERSION} is not one the stand-in knows ({known})")
     return data[VERSION]["options"], data[VERSION]["aliases"]
 
 
@@ -354,7 +355,6 @@ class Handler(BaseHTTPRequestHandler):
     pool: Pool
     sessions: SessionStore
     evented: bool = False  # the gevent process, or the threaded server (workers=0)
-    protocol_version = "HTTP/1.1"
     server_version = "Werkzeug/lab"
 
     def log_message(self, format: str, *args: Any) -> None:
@@ -518,11 +518,11 @@ class Handler(BaseHTTPRequestHandler):
 def make_handler(opts: dict[str, Any], evented: bool) -> type[Handler]:
     pool = Pool(opts)
     sessions = SessionStore(opts)
-    return type(
-        "BoundHandler",
-        (Handler,),
-        {"opts": opts, "pool": pool, "sessions": sessions, "evented": evented},
-    )
+    # As werkzeug: HTTP/1.1 (keep-alive) only for the threaded servers; a prefork
+    # worker answers HTTP/1.0 and closes, so no idle client pins a worker.
+    protocol = "HTTP/1.1" if evented else "HTTP/1.0"
+    attrs = {"opts": opts, "pool": pool, "sessions": sessions, "evented": evented}
+    return type("BoundHandler", (Handler,), {**attrs, "protocol_version": protocol})
 
 
 # --- cron (odoo/service/server.py cron threads, ir.cron) ------------------------------
