@@ -114,6 +114,12 @@ def test_postgres_refuses_to_init_without_password(container: str) -> None:
     assert "You must specify POSTGRES_PASSWORD" in proc.stderr
 
 
+def redis_cli(container: str, *args: str, check: bool = True) -> list[str]:
+    """redis-cli inside the container, authenticated with the test's password."""
+    cmd = ("docker", "exec", container, "redis-cli", "-a", "pw", "--no-auth-warning", *args)
+    return sh(*cmd, check=check).stdout.split()
+
+
 def test_redis_contract(container: str) -> None:
     sh(
         "docker",
@@ -128,34 +134,10 @@ def test_redis_contract(container: str) -> None:
         "pw",
     )
     deadline = time.monotonic() + 20
-    while (
-        sh(
-            "docker",
-            "exec",
-            container,
-            "redis-cli",
-            "-a",
-            "pw",
-            "--no-auth-warning",
-            "ping",
-            check=False,
-        ).stdout.strip()
-        != "PONG"
-    ):
+    while redis_cli(container, "ping", check=False) != ["PONG"]:
         assert time.monotonic() < deadline, sh("docker", "logs", container).stdout
         time.sleep(0.3)
-    got = sh(
-        "docker",
-        "exec",
-        container,
-        "redis-cli",
-        "-a",
-        "pw",
-        "--no-auth-warning",
-        "config",
-        "get",
-        "maxmemory",
-    ).stdout.split()
+    got = redis_cli(container, "config", "get", "maxmemory")
     assert got == ["maxmemory", str(16 * 1024 * 1024)]
     assert sh("docker", "exec", container, "sh", "-c", "stat -c %u /proc/1").stdout.strip() == "999"
     assert sh("docker", "exec", container, "pwd").stdout.strip() == "/data"
