@@ -17,6 +17,13 @@ LIMIT_TIME_REAL = 1200  # Odoo deployment guide, configuration sample
 LIMIT_REQUEST = 8192  # Odoo deployment guide, configuration sample (recycles leaky workers)
 CRON_TIME_LIMIT = 3600  # ours: long nightly jobs finish, a stuck one is still killed
 CRON_CPU_SHARE = {"baseline": 0.2, "peak": 0.1}  # ours: share of Odoo's CPUs for cron
+# Redis's eviction policy for the session store (ours). session_redis writes every
+# session with a TTL (ODOO_SESSION_REDIS_EXPIRATION 7 days, _ANONYMOUS 3 hours); under
+# volatile-ttl Redis evicts, among keys that carry a TTL, those nearest to expiry first
+# (Redis docs, "Key eviction"), so the anonymous sessions every bot or probe on
+# /web/login creates go before users' sessions. volatile-lru would evict an idle
+# user's session, days from its end, to make room for fresh anonymous ones.
+REDIS_POLICY = "volatile-ttl"
 
 
 class _TooSmall(Exception):
@@ -284,7 +291,9 @@ def _assemble(inp: dict[str, Any], core: dict[str, Any]) -> dict[str, Any]:
         plan["redis"] = {
             "maxmemory": item(f"{maxmemory}mb", "1% of the host, 64MB..1GB (ours)"),
             "maxmemory-policy": item(
-                "volatile-lru", "evict least recently used keys that carry a TTL (sessions)"
+                REDIS_POLICY,
+                "only keys with a TTL, nearest expiry first: anonymous sessions (3h) go"
+                " before logged-in ones (7d); see roles/redis/README.md",
             ),
         }
         containers["redis"] = {
