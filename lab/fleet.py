@@ -7,8 +7,11 @@ instead, cgroups from the host, /var/lib/docker on a volume so overlay2 works.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,11 +77,29 @@ def vm_names(fleet: str, count: int) -> list[str]:
     return [f"{fleet}-{i}" for i in range(1, count + 1)]
 
 
+LOCK_PATH = Path("/run/lock/odoo-tenant-kit-lab.lock")
+
+
+@contextmanager
+def lab_lock() -> Iterator[None]:
+    """One lab command at a time changes shared lab state. Docker does not refuse a
+    second network of the same name: two `lab env` run at once made two, and every
+    later command then failed on an ambiguous name."""
+    LOCK_PATH.parent.mkdir(parents=True, exist_ok=True)
+    with LOCK_PATH.open("w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def ensure_network(name: str) -> None:
     """A user-defined network (names resolve) with the registry attached."""
-    if run(["docker", "network", "inspect", name], check=False).returncode != 0:
-        run(["docker", "network", "create", "--label", f"{FLEET_LABEL}={name}", name])
-    registry.attach(name)
+    with lab_lock():
+        if run(["docker", "network", "inspect", name], check=False).returncode != 0:
+            run(["docker", "network", "create", "--label", f"{FLEET_LABEL}={name}", name])
+        registry.attach(name)
 
 
 def wait_booted(vm: str, timeout: float = 90.0) -> None:
