@@ -17,7 +17,7 @@ from types import ModuleType
 from typing import NoReturn
 
 # Modules under tenantctl/ that provide register(subparsers); order = help order.
-SUBCOMMANDS: tuple[str, ...] = ("size",)
+SUBCOMMANDS: tuple[str, ...] = ("size", "new", "plan", "deploy", "status", "lab_fleet")
 
 EXIT_USAGE = 2
 
