@@ -1,6 +1,7 @@
 """Jinja filters over the Traefik routing core (plugins/module_utils/tenant_traefik).
 
     {{ traefik_inputs | tenant_traefik_input_problems }}   -> [problem naming a variable]
+    {{ some_values | tenant_traefik_value_problems }}      -> the same, host names and CIDRs
     {{ traefik_inputs | tenant_traefik_static }}           -> traefik.yml dict
     {{ traefik_inputs | tenant_traefik_dynamic }}          -> file-provider dict
     {{ traefik_inputs | tenant_traefik_labels(network) }}  -> Docker labels for Odoo web
@@ -48,6 +49,11 @@ def tenant_traefik_input_problems(inputs: dict[str, Any]) -> list[str]:
     return tenant_traefik.input_problems(dict(inputs))
 
 
+def tenant_traefik_value_problems(values: dict[str, Any]) -> list[str]:
+    """Host names and CIDRs among the given variables (the preflight play's check)."""
+    return tenant_traefik.value_problems(dict(values))
+
+
 def tenant_traefik_static(inputs: dict[str, Any]) -> dict[str, Any]:
     """traefik.yml as a dict."""
     return tenant_traefik.static_config(dict(inputs))
@@ -80,6 +86,7 @@ class FilterModule:
     def filters(self) -> dict[str, Callable[..., Any]]:
         return {
             "tenant_traefik_input_problems": _guard(tenant_traefik_input_problems),
+            "tenant_traefik_value_problems": _guard(tenant_traefik_value_problems),
             "tenant_traefik_static": _guard(tenant_traefik_static),
             "tenant_traefik_dynamic": _guard(tenant_traefik_dynamic),
             "tenant_traefik_labels": _guard(tenant_traefik_labels),

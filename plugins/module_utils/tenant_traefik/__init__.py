@@ -31,7 +31,7 @@ from .checks import (
     static_entrypoints,
 )
 from .errors import TraefikConfigError
-from .inputs import input_problems, normalise_inputs
+from .inputs import input_problems, normalise_inputs, value_problems
 from .labels import labels_to_dynamic
 from .routing import (
     docker_labels,
@@ -59,5 +59,6 @@ __all__ = [
     "routing_model",
     "static_config",
     "static_entrypoints",
+    "value_problems",
     "websocket_path",
 ]

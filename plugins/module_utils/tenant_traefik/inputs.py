@@ -128,6 +128,35 @@ ACME_CHALLENGES = ("http", "tls")
 LOG_LEVELS = ("TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL", "PANIC")
 
 
+def _domain_problems(domains: Any) -> list[str]:
+    if not isinstance(domains, list) or not domains:
+        return [f"traefik_domains: must be a non-empty list of host names, got {domains!r}"]
+    p = [
+        f"traefik_domains: {d!r} is not a valid host name (lower-case RFC 1123 "
+        "labels, at least one dot; no wildcard, scheme, port or path)"
+        for d in domains
+        if not is_host_name(d)
+    ]
+    if len(set(domains)) != len(domains):
+        p.append(f"traefik_domains: lists a domain twice: {domains!r}")
+    return p
+
+
+def value_problems(values: Mapping[str, Any]) -> list[str]:
+    """Host names and CIDRs among the given variables (only those given).
+
+    The preflight play runs this on the inventory's own values, before any host is
+    contacted, where the role's defaults (and so the full inputs) are not loaded.
+    """
+    p: list[str] = []
+    if "traefik_domains" in values:
+        p += _domain_problems(values["traefik_domains"])
+    for var in ("traefik_admin_cidrs", "traefik_trusted_proxies"):
+        if var in values:
+            p += _cidr_problems(var, values[var])
+    return p
+
+
 def input_problems(inputs: Mapping[str, Any]) -> list[str]:
     """Every problem in the role's inputs, each naming its variable; empty when valid."""
     p: list[str] = []
@@ -143,21 +172,13 @@ def input_problems(inputs: Mapping[str, Any]) -> list[str]:
             "(it names the compose project, containers and routers)"
         )
 
-    domains = get("traefik_domains")
-    if not isinstance(domains, list) or not domains:
-        p.append(f"traefik_domains: must be a non-empty list of host names, got {domains!r}")
-    else:
-        for d in domains:
-            if not is_host_name(d):
-                p.append(
-                    f"traefik_domains: {d!r} is not a valid host name (lower-case RFC 1123 "
-                    "labels, at least one dot; no wildcard, scheme, port or path)"
-                )
-        if len(set(domains)) != len(domains):
-            p.append(f"traefik_domains: lists a domain twice: {domains!r}")
-
-    p += _cidr_problems("traefik_admin_cidrs", get("traefik_admin_cidrs", []))
-    p += _cidr_problems("traefik_trusted_proxies", get("traefik_trusted_proxies", []))
+    p += value_problems(
+        {
+            "traefik_domains": get("traefik_domains"),
+            "traefik_admin_cidrs": get("traefik_admin_cidrs", []),
+            "traefik_trusted_proxies": get("traefik_trusted_proxies", []),
+        }
+    )
 
     major = odoo_major(get("traefik_odoo_version"))
     if major not in SUPPORTED_ODOO_VERSIONS:
