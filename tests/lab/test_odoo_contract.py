@@ -248,10 +248,13 @@ def web(lab: Lab, initialized) -> str:
         "db_sslmode": "verify-full",
         "gevent_port": "8072",
     }
+    # As the odoo role: an ACL user confined to its prefix, named in the URL form (a
+    # bare ODOO_SESSION_REDIS_PASSWORD would log in as `default`).
+    acl = ("on", ">upw", f"~session:{PREFIX}:*", "-@all", "+@connection", "+get", "+set")
+    redis_cli(lab, "acl", "setuser", "tenant", *acl)
     env = {
         "ODOO_SESSION_REDIS": "1",
-        "ODOO_SESSION_REDIS_HOST": "redis",
-        "ODOO_SESSION_REDIS_PASSWORD": "rpw",
+        "ODOO_SESSION_REDIS_URL": "redis://tenant:upw@redis:6379/0",
         "ODOO_SESSION_REDIS_PREFIX": PREFIX,
         "ODOO_SESSION_REDIS_EXPIRATION": "3600",
     }
@@ -286,19 +289,40 @@ def test_database_manager_refused(web: str) -> None:
         assert request(ip_of(web), path)[0] == 404
 
 
-def test_login_session_in_redis(lab: Lab, web: str) -> None:
+def redis_cli(lab: Lab, *args: str) -> str:
+    cli = ("docker", "exec", lab.redis, "redis-cli", "-a", "rpw", "--no-auth-warning")
+    return sh(*cli, *args).stdout.strip()
+
+
+def login(ip: str) -> str:
+    """POST /web/login; the session id from the cookie."""
     status, headers, _ = request(
-        ip_of(web),
+        ip,
         "/web/login",
         method="POST",
         body=b"login=admin&password=x",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert status == 303
-    sid = headers["Set-Cookie"].split(";")[0].removeprefix("session_id=")
-    cli = ("docker", "exec", lab.redis, "redis-cli", "-a", "rpw", "--no-auth-warning")
-    assert sh(*cli, "exists", f"session:{PREFIX}:{sid}").stdout.strip() == "1"
-    assert 3000 < int(sh(*cli, "ttl", f"session:{PREFIX}:{sid}").stdout) <= 3600
+    return headers["Set-Cookie"].split(";")[0].removeprefix("session_id=")
+
+
+def test_login_session_in_redis(lab: Lab, web: str) -> None:
+    sid = login(ip_of(web))
+    assert redis_cli(lab, "exists", f"session:{PREFIX}:{sid}") == "1"
+    assert 3000 < int(redis_cli(lab, "ttl", f"session:{PREFIX}:{sid}")) <= 3600
+
+
+def test_login_session_in_redis_with_host_and_password(lab: Lab, initialized) -> None:
+    """The contract's other form: _HOST, _PORT, _PASSWORD (AUTH as `default`)."""
+    env = {
+        "ODOO_SESSION_REDIS": "1",
+        "ODOO_SESSION_REDIS_HOST": "redis",
+        "ODOO_SESSION_REDIS_PASSWORD": "rpw",
+    }
+    name = lab.serve("odoo-17", conf={"db_name": DB, "max_cron_threads": "0"}, env=env)
+    sid = login(ip_of(name))
+    assert redis_cli(lab, "exists", f"session:{sid}") == "1"
 
 
 def test_proxy_mode_honours_forwarded_headers(web: str) -> None:

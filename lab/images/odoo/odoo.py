@@ -309,11 +309,12 @@ def load_modules(opts: dict[str, Any], pool: Pool, db: str) -> None:
 class SessionStore:
     """Where /web/login puts its session.
 
-    With ODOO_SESSION_REDIS set (camptocamp's session_redis addon contract) sessions go
-    to Redis under `session:<prefix>:<sid>` (`session:<sid>` without a prefix) as JSON
-    with ODOO_SESSION_REDIS_EXPIRATION (default 7 days) or _EXPIRATION_ANONYMOUS
-    (default 3 h) as TTL. Otherwise under data_dir/sessions/<sid[:2]>/<sid> (Odoo 16+
-    layout; 15 used werkzeug_<sid>.sess files).
+    With ODOO_SESSION_REDIS set (camptocamp's session_redis addon contract: _URL, or
+    _HOST, _PORT and _PASSWORD) sessions go to Redis under `session:<prefix>:<sid>`
+    (`session:<sid>` without a prefix) as JSON with ODOO_SESSION_REDIS_EXPIRATION
+    (default 7 days) or _EXPIRATION_ANONYMOUS (default 3 h) as TTL. Otherwise under
+    data_dir/sessions/<sid[:2]>/<sid> (Odoo 16+ layout; 15 used werkzeug_<sid>.sess
+    files).
     """
 
     def __init__(self, opts: dict[str, Any]) -> None:
@@ -322,11 +323,17 @@ class SessionStore:
         if env.get("ODOO_SESSION_REDIS", "").lower() in ("1", "true", "yes", "on"):
             import redis
 
-            self.redis = redis.Redis(
-                host=env.get("ODOO_SESSION_REDIS_HOST") or "localhost",
-                port=int(env.get("ODOO_SESSION_REDIS_PORT") or 6379),
-                password=env.get("ODOO_SESSION_REDIS_PASSWORD") or None,
-            )
+            url = env.get("ODOO_SESSION_REDIS_URL")
+            if url:
+                # As session_redis: redis.from_url(), which also carries an ACL user
+                # (redis://user:password@host:port/db) that a bare password cannot.
+                self.redis = redis.Redis.from_url(url)
+            else:
+                self.redis = redis.Redis(
+                    host=env.get("ODOO_SESSION_REDIS_HOST") or "localhost",
+                    port=int(env.get("ODOO_SESSION_REDIS_PORT") or 6379),
+                    password=env.get("ODOO_SESSION_REDIS_PASSWORD") or None,
+                )
             prefix = env.get("ODOO_SESSION_REDIS_PREFIX")
             self.prefix = f"session:{prefix}:" if prefix else "session:"
             self.ttl = int(env.get("ODOO_SESSION_REDIS_EXPIRATION") or 7 * 86400)
