@@ -98,8 +98,11 @@ def render(status: dict[str, Any]) -> str:
         if s["docker_error"]:
             lines.append(f"  docker: {s['docker_error']}")
         for c in s["containers"]:
-            ports = f"  ports {c['ports']}" if c["ports"] else ""
-            lines.append(f"  {c['name']:<28} {c['state']:<9} {c['health']:<10}{ports}")
+            # A one-shot service (Odoo's migrate) is fine exited with 0: show how it ended.
+            detail = f"  ports {c['ports']}" if c["ports"] else ""
+            if c["state"] != "running":
+                detail = f"  {c['status']}"
+            lines.append(f"  {c['name']:<28} {c['state']:<9} {c['health']:<10}{detail}")
         if not s["containers"] and not s["docker_error"]:
             lines.append("  no containers of this tenant")
         rep = s["replication"]
