@@ -14,10 +14,13 @@ import time
 from pathlib import Path
 
 import testinfra
+import yaml
 
 ROOT = Path(__file__).resolve().parents[3]
-sys.path[:0] = [str(ROOT / "plugins" / "module_utils")]
+sys.path[:0] = [str(ROOT), str(ROOT / "plugins" / "module_utils")]
 import tenant_sizing  # noqa: E402
+
+from tests.render.conftest import COMPOSE, schema_errors  # noqa: E402
 
 APP, DB = "app-web", "app-db"
 WEB, CRON, MIGRATE = "acme-odoo-web", "acme-odoo-cron", "acme-odoo-migrate"
@@ -178,3 +181,8 @@ def test_config_files_are_private() -> None:
         # The image's odoo user (uid/gid 101) reads it through the group.
         assert (f.user, f.gid, f.mode) == ("root", 101, 0o640)
     assert vm().file("/opt/odoo-tenant/acme/odoo/conf/secrets/session.env").mode == 0o600
+
+
+def test_compose_file_passes_the_compose_specification() -> None:
+    compose = vm().file("/opt/odoo-tenant/acme/odoo/compose.yml").content_string
+    assert schema_errors(COMPOSE, yaml.safe_load(compose)) == []
