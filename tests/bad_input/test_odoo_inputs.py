@@ -2,7 +2,8 @@
 host is contacted: an Odoo version we do not support (the odoo role's argument specs),
 a domain that is not a host name and admin CIDRs that are not CIDRs (the routing
 core's checks on the inventory's values), a Redis budget below its minimum (the
-redis role's own check, run by preflight). The hosts do not exist, so a check that
+redis role's own check, run by preflight), and Traefik routing for another Odoo major
+than the one deployed. The hosts do not exist, so a check that
 let a value through would end in UNREACHABLE, never in a change."""
 
 from __future__ import annotations
@@ -30,6 +31,12 @@ from tests.bad_input.test_topology import test_bad_topology_stops_in_preflight a
             "traefik_cidrs_invalid",
             "traefik_admin_cidrs: '10.0.0.300/8' is not a CIDR; traefik_admin_cidrs: "
             "'198.51.100.7' is not a CIDR (write a single address as x.x.x.x/32",
+        ),
+        (
+            "odoo_traefik_majors_differ",
+            "odoo_version (odoo_app hosts) and traefik_odoo_version (traefik hosts) must name "
+            "the same Odoo major, the websocket route depends on it; found "
+            "{'app-1 odoo_version': 16, 'app-1 traefik_odoo_version': 17}",
         ),
         (
             "redis_budget_too_small",
