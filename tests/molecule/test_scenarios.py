@@ -7,6 +7,8 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -33,21 +35,16 @@ def test_idempotence_is_never_disabled() -> None:
         assert "idempotence" in seq, f"scenario {name} has no idempotence step"
 
 
-@pytest.mark.lab
-@pytest.mark.parametrize("scenario", SCENARIOS)
-def test_molecule_scenario(scenario: str, lab_env: dict[str, str]) -> None:
+# Scenarios run this many at a time. A run is mostly waiting (VM boot, apt, image
+# pulls, PostgreSQL starting, polls), so on 2 cores 3 at once finish sooner than one
+# after another; every scenario has its own VM names, so they cannot collide.
+JOBS = int(os.environ.get("MOLECULE_JOBS", "3"))
+
+
+def run_scenario(scenario: str, env: dict[str, str]) -> tuple[int, Path]:
     logs = ROOT / ".cache" / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     log = logs / f"molecule-{scenario}.log"
-    bindir = str(Path(sys.executable).parent)
-    env = {
-        **os.environ,
-        **lab_env,
-        "PATH": f"{bindir}:{os.environ['PATH']}",
-        "ANSIBLE_FORCE_COLOR": "0",
-        "NO_COLOR": "1",
-        "PY_COLORS": "0",
-    }
     with log.open("w") as out:
         proc = subprocess.run(
             ["molecule", "test", "-s", scenario],
@@ -57,9 +54,48 @@ def test_molecule_scenario(scenario: str, lab_env: dict[str, str]) -> None:
             stderr=subprocess.STDOUT,
             check=False,
         )
+    return proc.returncode, log
+
+
+@pytest.fixture(scope="session")
+def scenario_runs(
+    request: pytest.FixtureRequest, lab_env: dict[str, str]
+) -> Iterator[dict[str, Future[tuple[int, Path]]]]:
+    """Start every scenario this session selected (after -k and friends), JOBS at a time;
+    each test waits for its own."""
+    selected = [
+        item.callspec.params["scenario"]
+        for item in request.session.items
+        if getattr(item, "originalname", "") == "test_molecule_scenario"
+    ]
+    # Longest first, so the slow ones do not start last.
+    order = sorted(selected, key=lambda name: -SCENARIO_WEIGHT.get(name, 1))
+    bindir = str(Path(sys.executable).parent)
+    env = {
+        **os.environ,
+        **lab_env,
+        "PATH": f"{bindir}:{os.environ['PATH']}",
+        "ANSIBLE_FORCE_COLOR": "0",
+        "NO_COLOR": "1",
+        "PY_COLORS": "0",
+    }
+    with ThreadPoolExecutor(max_workers=max(JOBS, 1)) as pool:
+        yield {name: pool.submit(run_scenario, name, env) for name in order}
+
+
+# Rough minutes per scenario alone, measured here; only the start order uses them.
+SCENARIO_WEIGHT = {"postgresql_failover": 10, "tenant": 9, "app": 7, "postgresql": 4}
+
+
+@pytest.mark.lab
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_molecule_scenario(
+    scenario: str, scenario_runs: dict[str, Future[tuple[int, Path]]]
+) -> None:
+    returncode, log = scenario_runs[scenario].result()
     text = ANSI.sub("", log.read_text())
     tail = "\n".join(text.splitlines()[-80:])
-    assert proc.returncode == 0, f"molecule test -s {scenario} failed (log: {log}):\n{tail}"
+    assert returncode == 0, f"molecule test -s {scenario} failed (log: {log}):\n{tail}"
     # Molecule prints "➜" on a terminal and ">" otherwise.
     for step in ("idempotence", "verify"):
         assert re.search(rf"{scenario} (➜|>) {step}: Executed: Successful", text), tail
