@@ -7,7 +7,8 @@ Brings up its own lab fleet (bare systemd VMs by default, images already built:
 primary, replica; inventory and vault password in a temporary directory), deploys
 twice and prints both times, the changed count of each run and the ratios to our
 targets: a tenant in under 5 minutes, a no-change run under 90 seconds (Autobase
-documents about 10 minutes for a cluster deploy). Tears the fleet down unless --keep.
+documents about 10 minutes for a cluster deploy). Tears the fleet and the tenant's
+files down unless --keep.
 
     .venv/bin/python benchmarks/site_deploy.py              # ~10-15 minutes here
     .venv/bin/python benchmarks/site_deploy.py --image vm   # Docker preinstalled
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -105,6 +107,9 @@ def main() -> int:
     finally:
         if not args.keep:
             subprocess.run([*lab, "down", args.fleet], env=env, capture_output=True, check=False)
+            # The tenant's inventory, vault password, credentials and CA go with the VMs.
+            shutil.rmtree(work, ignore_errors=True)
+            shutil.rmtree(Path.home() / ".odoo-tenant-kit" / customer, ignore_errors=True)
 
     print()
     print(f"site.yml on 3 fresh {args.image} lab VMs (app, primary, replica) via tenantctl deploy:")
