@@ -186,3 +186,12 @@ def test_config_files_are_private() -> None:
 def test_compose_file_passes_the_compose_specification() -> None:
     compose = vm().file("/opt/odoo-tenant/acme/odoo/compose.yml").content_string
     assert schema_errors(COMPOSE, yaml.safe_load(compose)) == []
+
+
+def test_addons_are_checked_out_and_on_the_addons_path() -> None:
+    manifest = "/mnt/addons/acme/acme_hello/__manifest__.py"
+    assert vm().run(f"docker exec {WEB} test -f {manifest}").rc == 0
+    # Read-only in the container: the repository is the source of truth.
+    assert vm().run(f"docker exec {WEB} touch /mnt/addons/acme/x").rc != 0
+    conf = vm().file("/opt/odoo-tenant/acme/odoo/conf/web.conf").content_string
+    assert "addons_path = /mnt/extra-addons,/mnt/addons/acme\n" in conf
