@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import http.client
 import os
-import shlex
 import sys
 import threading
 import time
@@ -20,23 +19,22 @@ ROOT = Path(__file__).resolve().parents[3]
 sys.path[:0] = [str(ROOT), str(ROOT / "plugins" / "module_utils")]
 import tenant_sizing  # noqa: E402
 
+from tests import labvm  # noqa: E402
 from tests.render.conftest import COMPOSE, schema_errors  # noqa: E402
 
 APP, DB = "app-web", "app-db"
 WEB, CRON, MIGRATE = "acme-odoo-web", "acme-odoo-cron", "acme-odoo-migrate"
-PG_PROJECT = "/opt/odoo-tenant/acme/postgresql"
 # The app VM's memory limit (molecule.yml); the VM sees the host's CPUs.
 MEMORY_MB = 4096
 CREDENTIALS = Path(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "/nonexistent")) / "credentials"
 
 
 def vm(name: str = APP) -> testinfra.host.Host:
-    return testinfra.get_host(f"docker://{name}")
+    return labvm.vm(name)
 
 
 def address(name: str = APP) -> str:
-    # eth0 is the lab network; `hostname -I` may list the VM's own docker0 first.
-    return vm(name).check_output("ip -4 -o addr show dev eth0").split()[3].split("/")[0]
+    return labvm.address(name)
 
 
 def plan() -> dict:
@@ -47,14 +45,7 @@ def plan() -> dict:
 
 def sql(query: str, db: str = "acme") -> str:
     """SQL as the superuser inside the primary's container, over its socket."""
-    host = vm(DB)
-    password = host.file(f"{PG_PROJECT}/conf/secrets/superuser").content_string
-    out = host.run(
-        f"docker exec -e PGPASSWORD={password} acme-postgresql psql -X -At -F '|' "
-        f"-h /var/run/postgresql -U postgres -d {db} -c {shlex.quote(query)}"
-    )
-    assert out.rc == 0, out.stderr
-    return out.stdout.strip()
+    return labvm.pg_sql(DB, query, db)
 
 
 def request(

@@ -7,47 +7,25 @@ from __future__ import annotations
 import json
 import os
 import re
-import shlex
 import sys
 import time
 import uuid
 from pathlib import Path
 
 import pytest
-import testinfra
 
 ROOT = Path(__file__).resolve().parents[3]
 sys.path[:0] = [str(ROOT), str(ROOT / "plugins" / "module_utils")]
 import tenant_sizing  # noqa: E402
 
+from tests.labvm import address, vm  # noqa: E402
+from tests.labvm import pg_sql as sql  # noqa: E402
 from tests.pgsettings import mismatch  # noqa: E402
 
 PRIMARY, REPLICAS = "pg-primary", ["pg-replica-1", "pg-replica-2"]
 PROJECT = "/opt/odoo-tenant/acme/postgresql"
 IMAGE = "labreg:5000/library/postgres:17"
 CREDENTIALS = Path(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "/nonexistent")) / "credentials"
-
-
-def vm(name: str) -> testinfra.host.Host:
-    return testinfra.get_host(f"docker://{name}")
-
-
-def sql(name: str, query: str, db: str = "acme") -> str:
-    """Run SQL as the superuser inside the VM's PostgreSQL container, over its socket."""
-    host = vm(name)
-    password = host.file(f"{PROJECT}/conf/secrets/superuser").content_string
-    # Generated passwords are [A-Za-z0-9] only, so they need no shell quoting.
-    out = host.run(
-        f"docker exec -e PGPASSWORD={password} acme-postgresql psql -X -At -F '|' "
-        f"-h /var/run/postgresql -U postgres -d {db} -c {shlex.quote(query)}"
-    )
-    assert out.rc == 0, out.stderr
-    return out.stdout.strip()
-
-
-def address(name: str) -> str:
-    # eth0 is the lab network; `hostname -I` may list the VM's own docker0 first.
-    return vm(name).check_output("ip -4 -o addr show dev eth0").split()[3].split("/")[0]
 
 
 def client(from_vm: str, conninfo: str, password: str | None) -> tuple[int, str]:

@@ -7,23 +7,23 @@ playbook prints. The tests run in file order and build on each other."""
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import testinfra
 import yaml
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 from lab import fleet
+from tests.labvm import pg_sql as sql
 
 ROOT = Path(__file__).resolve().parents[3]
 OLD, NEW, OTHER = "pgf-primary", "pgf-replica-1", "pgf-replica-2"
 ADDED = "pgf-replica-3"
-PROJECT = "/opt/odoo-tenant/acme/postgresql"
 EPHEMERAL = Path(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "/nonexistent"))
 DEFAULT_INVENTORY = EPHEMERAL / "inventory" / "ansible_inventory.yml"
 INVENTORY = Path(os.environ.get("MOLECULE_INVENTORY_FILE", str(DEFAULT_INVENTORY)))
@@ -33,19 +33,6 @@ STATE: dict[str, object] = {}
 
 def slot(host: str) -> str:
     return host.replace("-", "_")
-
-
-def sql(name: str, query: str, db: str = "acme") -> str:
-    """Run SQL as the superuser inside the VM's PostgreSQL container, over its socket."""
-    host = testinfra.get_host(f"docker://{name}")
-    password = host.file(f"{PROJECT}/conf/secrets/superuser").content_string
-    # Generated passwords are [A-Za-z0-9] only, so they need no shell quoting.
-    out = host.run(
-        f"docker exec -e PGPASSWORD={password} acme-postgresql psql -X -At -F '|' "
-        f"-v ON_ERROR_STOP=1 -h /var/run/postgresql -U postgres -d {db} -c {shlex.quote(query)}"
-    )
-    assert out.rc == 0, out.stderr
-    return out.stdout.strip()
 
 
 def wait_for(name: str, query: str, expected: str, timeout: float = 60) -> None:

@@ -8,36 +8,17 @@ import http.client
 import json
 import os
 import shlex
+import sys
 import time
 import uuid
 from pathlib import Path
 
-import testinfra
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+from tests.labvm import address, vm
+from tests.labvm import pg_sql as sql
 
 APP, PRIMARY, REPLICA = "tenant-app", "tenant-db1", "tenant-db2"
-PG_PROJECT = "/opt/odoo-tenant/acme/postgresql"
 CREDENTIALS = Path(os.environ.get("MOLECULE_EPHEMERAL_DIRECTORY", "/nonexistent")) / "credentials"
-
-
-def vm(name: str) -> testinfra.host.Host:
-    return testinfra.get_host(f"docker://{name}")
-
-
-def address(name: str) -> str:
-    # eth0 is the lab network; the VM's own docker0 may be listed first elsewhere.
-    return vm(name).check_output("ip -4 -o addr show dev eth0").split()[3].split("/")[0]
-
-
-def sql(name: str, query: str) -> str:
-    """SQL as the superuser inside a database host's container, over its socket."""
-    host = vm(name)
-    password = host.file(f"{PG_PROJECT}/conf/secrets/superuser").content_string.strip()
-    out = host.run(
-        f"docker exec -e PGPASSWORD={shlex.quote(password)} acme-postgresql psql -X -At -F '|'"
-        f" -h /var/run/postgresql -U postgres -d acme -c {shlex.quote(query)}"
-    )
-    assert out.rc == 0, out.stderr
-    return out.stdout.strip()
 
 
 def request(path: str, method: str = "GET", body: bytes | None = None):
